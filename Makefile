@@ -1,0 +1,44 @@
+# One target per job. `make serve` and `make test` do all the set-up they need.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+export PORT
+
+.PHONY: install browser fmt lint validate build serve test bench clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+# Debian's chromium for the browser tests; the tests fail (never skip) without it.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+
+fmt: install
+	$(BIN)/pjgj fmt
+	$(BIN)/ruff format src tests
+
+lint: install
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+	$(BIN)/mypy
+
+validate: install
+	$(BIN)/pjgj validate
+
+build: validate
+	$(BIN)/pjgj build
+
+serve: build
+	$(BIN)/pjgj serve
+
+test: install browser lint validate
+	$(BIN)/pytest
+
+clean:
+	rm -rf build .pytest_cache .mypy_cache .ruff_cache

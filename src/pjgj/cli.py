@@ -1,0 +1,91 @@
+"""The command-line tool: ``pjgj fmt | locators | validate | build | serve``.
+
+Exit codes: 0 success, 1 the input has problems (each printed as
+``file:line: reason`` or ``focus node: rule: message``), 2 usage or
+environment error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import canon, sources
+from .config import Config
+
+
+def _paths(args: argparse.Namespace, config: Config) -> list[Path]:
+    if args.paths:
+        return [Path(p) for p in args.paths]
+    return [p for part in ("ontology", "data") for p in sources.find(config.root, part)]
+
+
+def cmd_fmt(args: argparse.Namespace, config: Config) -> int:
+    paths = _paths(args, config)
+    try:
+        if args.check:
+            problems = canon.check(paths)
+            for problem in problems:
+                print(problem, file=sys.stderr)
+            return 1 if problems else 0
+        for path in paths:
+            if canon.format_file(path):
+                print(f"formatted {path}")
+    except sources.SourceError as err:
+        print(err, file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_locators(args: argparse.Namespace, config: Config) -> int:
+    from .locators import build_graph
+
+    report = Path(args.report) if args.report else config.report_text
+    if not report.is_file():
+        print(f"{report}: report text not found (set PJGJ_REPORT_TEXT)", file=sys.stderr)
+        return 2
+    text = canon.serialize(build_graph(report.read_text(encoding="utf-8")))
+    out = Path(args.output) if args.output else config.root / "data/report.ttl"
+    out.write_text(text, encoding="utf-8")
+    print(f"wrote {out}")
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace, config: Config) -> int:
+    from .validate import run
+
+    return run(
+        config,
+        data=[Path(p) for p in args.data] or None,
+        shapes=[Path(p) for p in args.shapes] or None,
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="pjgj", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("fmt", help="rewrite Turtle sources in canonical form (--check: only report)")
+    p.add_argument("--check", action="store_true")
+    p.add_argument("paths", nargs="*")
+    p.set_defaults(func=cmd_fmt)
+
+    p = sub.add_parser("locators", help="regenerate data/report.ttl from the report's text")
+    p.add_argument("--report", help="path of the report's plain text")
+    p.add_argument("--output", help="where to write (default data/report.ttl)")
+    p.set_defaults(func=cmd_locators)
+
+    p = sub.add_parser("validate", help="parse, canonical form, SHACL and integrity checks")
+    p.add_argument("--data", action="append", default=[], help="a data file (repeatable)")
+    p.add_argument("--shapes", action="append", default=[], help="a shapes file (repeatable)")
+    p.set_defaults(func=cmd_validate)
+
+    args = parser.parse_args(argv)
+    result: int = args.func(args, Config.from_env())
+    return result
+
+
+if __name__ == "__main__":
+    sys.exit(main())
