@@ -56,6 +56,20 @@ def build_graph(text: str) -> Graph:
         add(s, PJO + "sectionOrder", Literal(n))
         if key in TOC_PAGES:
             add(s, BIBO + "pageStart", Literal(str(TOC_PAGES[key])))
+    # The title page names the publisher and the date: a part of its own, with one
+    # paragraph, so that claims about the report itself have something to cite.
+    title_page = section_iri("title-page")
+    add(title_page, str(RDF.type), URIRef(BIBO + "DocumentPart"))
+    add(title_page, str(RDFS.label), Literal("Title page", lang="en"))
+    add(title_page, DCT + "title", Literal("Title page", lang="en"))
+    add(title_page, DCT + "isPartOf", REPORT)
+    add(title_page, BIBO + "locator", Literal("title page"))
+    add(title_page, PJO + "sectionOrder", Literal(0))
+    front = URIRef(PREFIXES["pj-report"] + "title-page-p1")
+    add(front, str(RDF.type), URIRef(PJO + "Paragraph"))
+    add(front, str(RDFS.label), Literal("Title page", lang="en"))
+    add(front, DCT + "isPartOf", title_page)
+    add(front, PJO + "paragraphNumber", Literal(1))
     for p in paragraphs(text):
         s = paragraph_iri(p)
         add(s, str(RDF.type), URIRef(PJO + "Paragraph"))
