@@ -7,7 +7,10 @@ name it; rdflib's own messages say "at line 7 of <>" and nothing else.
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -72,17 +75,58 @@ def check_bytes(path: Path, raw: bytes) -> str:
     return text
 
 
+#: the only input format: Turtle has no entities, no DTD and no remote contexts
+ACCEPTED_SUFFIX = ".ttl"
+
+
 def parse(path: Path) -> Source:
-    raw = path.read_bytes()
+    if path.suffix.lower() != ACCEPTED_SUFFIX:
+        raise SourceError(
+            path,
+            None,
+            f"only Turtle (.ttl) is accepted, not {path.suffix or 'a file without extension'}: RDF/XML can expand "
+            "entities and JSON-LD can fetch remote contexts; convert it to Turtle first",
+        )
+    try:
+        raw = path.read_bytes()
+    except OSError as err:
+        raise SourceError(path, None, f"cannot be read: {err.strerror or err}") from None
     text = check_bytes(path, raw)
     graph = Graph(bind_namespaces="none")
     try:
-        graph.parse(data=text, format="turtle", publicID=_NO_BASE)
+        with _quiet_rdflib():
+            graph.parse(data=text, format="turtle", publicID=_NO_BASE)
     except Exception as err:  # rdflib raises several unrelated types for bad syntax
-        message = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
-        raise SourceError(path, _line_of(str(err)), f"Turtle syntax: {message}") from None
+        raise SourceError(path, _line_of(str(err)), f"Turtle syntax: {_syntax_reason(err)}") from None
     _check_terms(path, text, graph)
     return Source(path, text, graph)
+
+
+def _syntax_reason(err: Exception) -> str:
+    """rdflib's ``at line 7 of <>:\nBad syntax (Prefix "x:" not bound) at ^ in: ...`` -> ``Prefix "x:" not bound``."""
+    text = str(err).strip()
+    match = re.search(r"Bad syntax \((.*?)\) at \^", text, re.DOTALL)
+    if match:
+        return match.group(1)
+    return text.splitlines()[0] if text else type(err).__name__
+
+
+class _DropRecords(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return False
+
+
+@contextlib.contextmanager
+def _quiet_rdflib() -> Iterator[None]:
+    """While parsing, rdflib logs a traceback for each ill-typed literal and a warning for each bad IRI;
+    both are reported here, once, with the file and line (:func:`_check_terms`)."""
+    logger = logging.getLogger("rdflib.term")
+    drop = _DropRecords()
+    logger.addFilter(drop)
+    try:
+        yield
+    finally:
+        logger.removeFilter(drop)
 
 
 # A relative IRI resolves against this base: finding it afterwards means the
