@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT
 
-.PHONY: install browser fmt lint validate build serve test bench clean
+.PHONY: install browser fmt lint validate build serve test bench load clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,7 +31,8 @@ lint: install
 validate: install
 	$(BIN)/pjgj validate
 
-build: validate
+# `pjgj build` runs every check of `pjgj validate` itself and publishes nothing on a problem
+build: install
 	$(BIN)/pjgj build
 
 serve: build
@@ -39,6 +40,10 @@ serve: build
 
 test: install browser lint validate
 	$(BIN)/pytest
+
+# 16 and 64 clients for 60 s each, a hostile client, a killed gunicorn worker and query worker (loopback only)
+load: install
+	$(BIN)/python -m bench.load_faults
 
 clean:
 	rm -rf build .pytest_cache .mypy_cache .ruff_cache

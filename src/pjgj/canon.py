@@ -68,7 +68,7 @@ class _Writer:
 
     def term(self, term: Node) -> str:
         if isinstance(term, URIRef):
-            return "a" if term == RDF.type else self.iri(term)
+            return self.iri(term)
         if isinstance(term, Literal):
             lex = str(term)
             if term.language:
@@ -119,7 +119,9 @@ def serialize(graph: Graph, path: Path | None = None) -> str:
                     f"blank node as object of <{subject}> <{pred}>: give it an IRI",
                 )
             end = " ." if n == len(pairs) - 1 else " ;"
-            lines.append(f"    {writer.term(pred)} {writer.term(obj)}{end}")
+            # "a" only in predicate position: rdf:type as an object stays rdf:type
+            verb = "a" if pred == RDF.type else writer.term(pred)
+            lines.append(f"    {verb} {writer.term(obj)}{end}")
         blocks.append("\n".join(lines))
     header = [f"@prefix {name}: <{ns}> ." for name, ns in PREFIXES.items() if name in writer.used]
     return "\n".join(header) + "\n\n" + "\n\n".join(blocks) + "\n"

@@ -1,4 +1,4 @@
-"""The command-line tool: ``pjgj fmt | locators | validate | build | serve``.
+"""The command-line tool: ``pjgj fmt | locators | validate | build | serve | load-remote``.
 
 Exit codes: 0 success, 1 the input has problems (each printed as
 ``file:line: reason`` or ``focus node: rule: message``), 2 usage or
@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from . import canon, sources
@@ -63,6 +64,35 @@ def cmd_validate(args: argparse.Namespace, config: Config) -> int:
     )
 
 
+def cmd_build(args: argparse.Namespace, config: Config) -> int:
+    from .build import Inputs, run
+
+    if args.output:
+        config = replace(config, build_dir=Path(args.output))
+    inputs = Inputs(
+        data=[Path(p) for p in args.data] or None,
+        shapes=[Path(p) for p in args.shapes] or None,
+        examples_dir=Path(args.examples) if args.examples else None,
+    )
+    return run(config, inputs)
+
+
+def cmd_serve(args: argparse.Namespace, config: Config) -> int:
+    from .serve import run
+
+    if args.build_dir:
+        config = replace(config, build_dir=Path(args.build_dir))
+    return run(config)
+
+
+def cmd_load_remote(args: argparse.Namespace, config: Config) -> int:
+    from .loadremote import run
+
+    if args.build_dir:
+        config = replace(config, build_dir=Path(args.build_dir))
+    return run(config, args.graph_store, args.query_url)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="pjgj", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -81,6 +111,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--data", action="append", default=[], help="a data file (repeatable)")
     p.add_argument("--shapes", action="append", default=[], help="a shapes file (repeatable)")
     p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("build", help="validate, then write dumps, metadata and indexes into the build directory")
+    p.add_argument("--data", action="append", default=[], help="a data file (repeatable; default data/**/*.ttl)")
+    p.add_argument("--shapes", action="append", default=[], help="a shapes file (repeatable; default shapes/*.ttl)")
+    p.add_argument("--examples", help="folder of example queries (default queries/examples)")
+    p.add_argument("--output", help="build directory (default PJGJ_BUILD_DIR or build/)")
+    p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("serve", help="serve the build over HTTP at HOST:PORT (gunicorn)")
+    p.add_argument("--build-dir", help="build directory to serve (default PJGJ_BUILD_DIR or build/)")
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser(
+        "load-remote",
+        help="put the build into a remote SPARQL store (Graph Store Protocol PUT of the default graph)",
+    )
+    p.add_argument(
+        "--graph-store",
+        required=True,
+        help="the store's Graph Store endpoint, e.g. http://127.0.0.1:7878/store (Fuseki: http://HOST:3030/DS/data)",
+    )
+    p.add_argument("--query-url", help="its SPARQL query endpoint, to check the count (default PJGJ_REMOTE_QUERY_URL)")
+    p.add_argument("--build-dir", help="build directory to load (default PJGJ_BUILD_DIR or build/)")
+    p.set_defaults(func=cmd_load_remote)
 
     args = parser.parse_args(argv)
     result: int = args.func(args, Config.from_env())

@@ -1,0 +1,1 @@
+"""The benchmark of this service against Oxigraph server: ``python -m bench.run`` (see bench/README.md)."""
