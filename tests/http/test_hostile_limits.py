@@ -82,10 +82,17 @@ def test_the_cap_is_per_client_and_other_clients_keep_their_speed(app: Flask) ->
     started = time.monotonic()
     page = other.get("/id/org/lashkar-e-taiba", headers={"Accept": "text/turtle"})
     assert page.status_code == 200 and time.monotonic() - started < 1.0
-    answer = other.get(
-        "/sparql?query=ASK%7B%7D", headers={"Accept": JSON}, environ_overrides={"REMOTE_ADDR": "198.51.100.9"}
-    )
-    assert answer.status_code == 200
+
+    def ask() -> int:
+        return other.get(
+            "/sparql?query=ASK%7B%7D", headers={"Accept": JSON}, environ_overrides={"REMOTE_ADDR": "198.51.100.9"}
+        ).status_code
+
+    # never refused for the heavy client's share (no 429); on a loaded machine the worker it gets may be a
+    # replacement still loading its store when the heavy queries are killed, so one retry is allowed
+    first = ask()
+    assert first != 429
+    assert first == 200 or ask() == 200
     for thread in threads:
         thread.join()
     assert sorted(results) == [503, 503]
