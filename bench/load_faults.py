@@ -309,6 +309,8 @@ class RunResult:
     web_worker_replaced_s: float | None
     query_worker_replaced_s: float | None
     malformed_examples: list[str] = field(default_factory=list)
+    #: every answer the hostile client got: "status verdict" -> count
+    heavy_outcomes: dict[str, int] = field(default_factory=dict)
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -424,6 +426,7 @@ def run(
         web_worker_replaced_s=None if web_replaced is None else round(web_replaced, 2),
         query_worker_replaced_s=None if query_replaced is None else round(query_replaced, 2),
         malformed_examples=[f"{o.kind}: {o.note}" for o in outcomes + heavy if o.verdict == "malformed"][:10],
+        heavy_outcomes=dict(sorted(Counter(f"{o.status} {o.verdict}" for o in heavy).items())),
     )
 
 
@@ -451,6 +454,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, nargs="+", default=[16, 64])
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--heavy-threads", type=int, default=3)
+    parser.add_argument("--no-faults", action="store_true", help="kill nothing (a baseline for the counts)")
     parser.add_argument("--build-dir", type=Path, help="a build to serve (default: build the real sources)")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
     args = parser.parse_args(argv)
@@ -460,7 +464,7 @@ def main(argv: list[str] | None = None) -> int:
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     work = args.out / f"load-faults-{stamp}"
     work.mkdir(parents=True, exist_ok=True)
-    build_dir = args.build_dir
+    build_dir = args.build_dir.resolve() if args.build_dir is not None else None
     if build_dir is None:
         build_dir = work / "build"
         print(f"building the real sources into {build_dir} ...", file=sys.stderr)
@@ -475,17 +479,22 @@ def main(argv: list[str] | None = None) -> int:
                 clients,
                 args.seconds,
                 args.heavy_threads,
-                kill_web_at=args.seconds / 3,
-                kill_query_at=2 * args.seconds / 3,
+                kill_web_at=None if args.no_faults else args.seconds / 3,
+                kill_query_at=None if args.no_faults else 2 * args.seconds / 3,
             )
             results.append(result)
             print(table([result]), file=sys.stderr)
+            print(f"hostile client's answers: {result.heavy_outcomes}", file=sys.stderr)
     triples = json.loads((build_dir / "manifest.json").read_text())["triples"]
     text = (
         f"# Load and faults, {stamp}\n\n{triples:,} triples; {os.cpu_count()} cores; client and server on one machine "
         f"(loopback); {args.seconds:g} s per run; default limits (query time limit 10 s, 2 queries per client).\n"
         "Latencies are of the ordinary clients' successful answers. At 1/3 of each run one gunicorn worker got "
-        "SIGKILL, at 2/3 one query worker.\n\n" + table(results) + "\n"
+        "SIGKILL, at 2/3 one query worker.\n\n"
+        + table(results)
+        + "\n\nThe hostile client's answers (status, verdict): "
+        + "; ".join(f"{r.clients} clients: {r.heavy_outcomes}" for r in results)
+        + "\n"
     )
     (work / "report.md").write_text(text, encoding="utf-8")
     (work / "results.json").write_text(json.dumps([asdict(r) for r in results], indent=1), encoding="utf-8")

@@ -27,6 +27,7 @@ import subprocess
 import sys
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -51,7 +52,7 @@ class Answer:
 class _Worker:
     def __init__(self, store_path: Path, memory_mib: int) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "pjgj.queryworker", str(store_path), str(memory_mib)],
+            [sys.executable, "-m", "pjgj.queryworker", str(store_path), str(memory_mib), str(os.getpid())],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             # an engine that runs out of memory aborts; a symbolised backtrace would take seconds
@@ -63,6 +64,8 @@ class _Worker:
         self.buffer = b""
         #: set once, under the pool's lock, by whoever first decides this worker is done
         self.retired = False
+        #: a query thread owns it (taken from the idle queue, not yet given back); under the pool's lock
+        self.busy = False
 
     def wait_ready(self, deadline: float) -> None:
         header = json.loads(self._read_frame(deadline))
@@ -87,10 +90,15 @@ class _Worker:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise TimeoutError
-            ready, _, _ = select.select([self.fd], [], [], remaining)
-            if not ready:
-                raise TimeoutError
-            chunk = os.read(self.fd, max(65536, size - len(self.buffer)))
+            try:
+                ready, _, _ = select.select([self.fd], [], [], remaining)
+                if not ready:
+                    raise TimeoutError
+                chunk = os.read(self.fd, max(65536, size - len(self.buffer)))
+            except (OSError, ValueError) as err:  # a closed pipe (never expected: only the owner closes it)
+                if isinstance(err, TimeoutError):
+                    raise
+                raise WorkerDied(f"worker {self.process.pid}: {err}") from None
             if not chunk:
                 raise WorkerDied(f"worker {self.process.pid} exited with {self.process.poll()}")
             self.buffer += chunk
@@ -140,6 +148,7 @@ class QueryPool:
         self._lock = threading.Lock()
         self._all: set[_Worker] = set()
         self._waiting = 0
+        self._spawner = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pjgj-query-spawn")
         workers = [self._spawn() for _ in range(size)]  # start them all, then wait: they load in parallel
         deadline = time.monotonic() + STARTUP_LIMIT
         for worker in workers:
@@ -147,7 +156,9 @@ class QueryPool:
             self.idle.put(worker)
 
     def _spawn(self) -> _Worker:
-        worker = _Worker(self.store_path, self.memory_mib)
+        # Started from one long-lived thread: a worker asks the kernel to kill it when the thread that
+        # started it ends (PR_SET_PDEATHSIG), so that a killed HTTP worker leaves no query running on.
+        worker = self._spawner.submit(_Worker, self.store_path, self.memory_mib).result()
         with self._lock:
             self._all.add(worker)
         # a worker killed from outside (or by the kernel) while idle is replaced at once, not when next taken
@@ -155,9 +166,13 @@ class QueryPool:
         return worker
 
     def _watch(self, worker: _Worker) -> None:
+        """Replace a worker that died while idle. One that dies busy is the query thread's to handle: it
+        reads end-of-file on the pipe and retires it; closing the pipe under its feet would be a race."""
         worker.process.wait()
-        if not self.closed:
-            self._retire(worker)
+        with self._lock:
+            if self.closed or worker.busy or worker.retired:
+                return
+        self._retire(worker)
 
     def _forget(self, worker: _Worker) -> None:
         """Drop ``worker`` without a replacement (start-up failure, closing)."""
@@ -211,6 +226,8 @@ class QueryPool:
             log.warning("query worker died: %s", err)
             self._retire(worker)
             raise QueryAborted(self._death_message(worker)) from None
+        with self._lock:
+            worker.busy = False
         self.idle.put(worker)
         if answer.header.get("error") == "memory":  # a Python allocation failed: the limit, said the same way
             raise QueryAborted(self._death_message(None))
@@ -221,8 +238,13 @@ class QueryPool:
         deadline = time.monotonic() + timeout
         while True:
             worker = self._take_idle(max(0.0, deadline - time.monotonic()))
-            if not worker.retired and worker.process.poll() is None:
+            with self._lock:  # taken and marked busy atomically with the watcher's check
+                usable = not worker.retired
+                worker.busy = usable
+            if usable and worker.process.poll() is None:
                 return worker
+            with self._lock:
+                worker.busy = False
             log.warning(
                 "idle query worker %s had exited (%s); replacing it", worker.process.pid, worker.process.returncode
             )
@@ -272,3 +294,4 @@ class QueryPool:
             self._all.clear()
         for worker in workers:
             worker.stop()
+        self._spawner.shutdown(wait=False)

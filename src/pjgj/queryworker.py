@@ -1,6 +1,6 @@
 """A query worker: one process that holds the store and answers SPARQL queries, one at a time.
 
-Started by :mod:`pjgj.querypool` as ``python -m pjgj.queryworker STORE.nt [MEMORY_MIB]``.
+Started by :mod:`pjgj.querypool` as ``python -m pjgj.queryworker STORE.nt [MEMORY_MIB [PARENT_PID]]``.
 It reads jobs from stdin and writes answers to stdout, each a frame (4-byte
 big-endian length, then the bytes). A job is JSON; an answer is a JSON header
 frame followed by a body frame. The parent kills the process when a query
@@ -22,10 +22,13 @@ that breaks halfway.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import itertools
 import json
 import os
 import resource
+import signal
 import struct
 import sys
 import threading
@@ -39,6 +42,7 @@ from . import jsonld, results, sandbox
 
 #: the default address-space cap of a worker in MiB; a query past it makes the worker die (503, replaced)
 MEMORY_LIMIT_MIB = 1024
+_PR_SET_PDEATHSIG = 1
 #: the stack of the thread that runs the queries (part of the address space above)
 ENGINE_STACK = 256 * 1024 * 1024
 
@@ -157,7 +161,18 @@ def answer(store: ox.Store, job: dict[str, object]) -> tuple[dict[str, object], 
         return {"error": "evaluation", "message": str(err)}, b""
 
 
+def die_with_parent(parent: int) -> None:
+    """Ask the kernel for SIGKILL when the thread that started this process ends (Linux), so that a query
+    never outlives the HTTP worker that sent it; exit at once if the parent is already gone."""
+    if sys.platform == "linux":
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if parent and os.getppid() != parent:
+        os._exit(0)
+
+
 def main(argv: list[str]) -> int:
+    die_with_parent(int(argv[3]) if len(argv) > 3 else 0)
     try:  # first, before any thread or store exists: no socket but Unix ones, ever
         sandbox.deny_network()
         sandboxed = True

@@ -156,6 +156,7 @@ def live_port(build_dir: Path) -> Iterator[int]:
         "PJGJ_WEB_WORKERS": "1",
         "PJGJ_QUERY_WORKERS": "2",
         "PJGJ_REQUEST_TIMEOUT": "2",  # a client that stalls its body is answered 408 quickly
+        "PJGJ_MAX_RESULT_BYTES": "4M",  # a 10 MB result is refused in a tenth of a second
     }
     log = build_dir.parent / "serve.log"
     with log.open("wb") as out:

@@ -18,7 +18,7 @@ from pjgj.web import create_app
 from pjgj.web.security import CONTENT_SECURITY_POLICY
 from tests.hostile.listener import Listener, listening
 
-from .conftest import Http, LiveHttp, Reply
+from .conftest import QUERY_TIMEOUT, Http, LiveHttp, Reply
 
 CROSS_JOIN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 CONCAT_BLOWUP = (
@@ -69,7 +69,9 @@ def test_the_cap_is_per_client_and_other_clients_keep_their_speed(app: Flask) ->
             environ_overrides={"REMOTE_ADDR": "192.0.2.66"},
         )
         results.append(response.status_code)
+        heavy_done.append(time.monotonic())
 
+    heavy_done: list[float] = []
     threads = [threading.Thread(target=run_heavy, args=(q,)) for q in (CROSS_JOIN, CONCAT_BLOWUP)]
     for thread in threads:
         thread.start()
@@ -79,9 +81,9 @@ def test_the_cap_is_per_client_and_other_clients_keep_their_speed(app: Flask) ->
     )
     assert third.status_code == 429
     # the query workers are busy: the other client waits for one (bounded), is never refused for another's share
-    started = time.monotonic()
     page = other.get("/id/org/lashkar-e-taiba", headers={"Accept": "text/turtle"})
-    assert page.status_code == 200 and time.monotonic() - started < 1.0
+    page_done = time.monotonic()
+    assert page.status_code == 200
 
     def ask() -> int:
         return other.get(
@@ -96,15 +98,20 @@ def test_the_cap_is_per_client_and_other_clients_keep_their_speed(app: Flask) ->
     for thread in threads:
         thread.join()
     assert sorted(results) == [503, 503]
+    # answered while the heavy queries were still running, not after them (robust to a loaded machine)
+    assert page_done < heavy_done[0], (page_done, heavy_done)
 
 
 def test_heavy_queries_do_not_slow_other_clients_on_the_real_server(live_port: int) -> None:
     http = LiveHttp(live_port)
     heavy: list[Reply] = []
-    threads = [
-        threading.Thread(target=lambda q=q: heavy.append(sparql(http, q)))  # type: ignore[misc]
-        for q in (CROSS_JOIN, CONCAT_BLOWUP)
-    ]
+    heavy_done: list[float] = []
+
+    def run_heavy(query: str) -> None:
+        heavy.append(sparql(http, query))
+        heavy_done.append(time.monotonic())
+
+    threads = [threading.Thread(target=run_heavy, args=(q,)) for q in (CROSS_JOIN, CONCAT_BLOWUP)]
     for thread in threads:
         thread.start()
     time.sleep(0.3)
@@ -113,14 +120,25 @@ def test_heavy_queries_do_not_slow_other_clients_on_the_real_server(live_port: i
         started = time.monotonic()
         assert http.get(path, Accept="text/turtle, application/json, text/html").status == 200
         latencies.append(time.monotonic() - started)
+    pages_done = time.monotonic()
     for thread in threads:
         thread.join()
     assert sorted(r.status for r in heavy) == [503, 503]
     assert all("limit" in r.text for r in heavy)
-    assert max(latencies) < 1.0, latencies
+    # all five answered while the heavy queries still ran (each takes its whole 2 s limit): never queued behind them
+    assert pages_done < min(heavy_done), (latencies, pages_done, heavy_done)
+    assert max(latencies) < QUERY_TIMEOUT, latencies
 
 
 # ---------------------------------------------------------------- stalled and lying requests
+
+
+def _content_length(data: bytes) -> int:
+    for line in data.split(b"\r\n\r\n", 1)[0].split(b"\r\n"):
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-length":
+            return int(value)
+    return 0
 
 
 def test_a_body_that_never_arrives_is_408(live_port: int) -> None:
@@ -131,7 +149,7 @@ def test_a_body_that_never_arrives_is_408(live_port: int) -> None:
             b"Content-Length: 1000000\r\nAccept: text/plain\r\n\r\nASK {"
         )
         data = b""
-        while b"\r\n\r\n" not in data:
+        while b"\r\n\r\n" not in data or len(data.split(b"\r\n\r\n", 1)[1]) < _content_length(data):
             chunk = sock.recv(65536)
             if not chunk:
                 break
