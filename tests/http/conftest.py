@@ -18,6 +18,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from http.client import HTTPConnection
 from pathlib import Path
@@ -142,23 +143,11 @@ def app(service_config: Config) -> Iterator[Flask]:
     app.extensions["pjgj"].close()
 
 
-@pytest.fixture(scope="session")
-def live_port(build_dir: Path) -> Iterator[int]:
-    """``pjgj serve`` as a subprocess on a free port; stopped at the end of the session."""
+@contextmanager
+def serving(build_dir: Path, settings: Mapping[str, str], log: Path) -> Iterator[int]:
+    """``pjgj serve`` as a subprocess on a free port with ``settings`` added to the environment."""
     port = free_port()
-    env = {
-        **os.environ,
-        "PORT": str(port),
-        "HOST": "127.0.0.1",
-        "PJGJ_BUILD_DIR": str(build_dir),
-        "PJGJ_QUERY_TIMEOUT": str(QUERY_TIMEOUT),
-        "PJGJ_MAX_ROWS": str(MAX_ROWS),
-        "PJGJ_WEB_WORKERS": "1",
-        "PJGJ_QUERY_WORKERS": "2",
-        "PJGJ_REQUEST_TIMEOUT": "2",  # a client that stalls its body is answered 408 quickly
-        "PJGJ_MAX_RESULT_BYTES": "4M",  # a 10 MB result is refused in a tenth of a second
-    }
-    log = build_dir.parent / "serve.log"
+    env = {**os.environ, "PORT": str(port), "HOST": "127.0.0.1", "PJGJ_BUILD_DIR": str(build_dir), **settings}
     with log.open("wb") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "pjgj.cli", "serve"], env=env, stdout=out, stderr=subprocess.STDOUT
@@ -173,6 +162,21 @@ def live_port(build_dir: Path) -> Iterator[int]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@pytest.fixture(scope="session")
+def live_port(build_dir: Path) -> Iterator[int]:
+    """``pjgj serve`` as a subprocess on a free port; stopped at the end of the session."""
+    settings = {
+        "PJGJ_QUERY_TIMEOUT": str(QUERY_TIMEOUT),
+        "PJGJ_MAX_ROWS": str(MAX_ROWS),
+        "PJGJ_WEB_WORKERS": "1",
+        "PJGJ_QUERY_WORKERS": "2",
+        "PJGJ_REQUEST_TIMEOUT": "2",  # a client that stalls its body is answered 408 quickly
+        "PJGJ_MAX_RESULT_BYTES": "4M",  # a 10 MB result is refused in a tenth of a second
+    }
+    with serving(build_dir, settings, build_dir.parent / "serve.log") as port:
+        yield port
 
 
 def wait_ready(port: int, process: subprocess.Popen[bytes], log: Path, limit: float = 60.0) -> float:

@@ -29,7 +29,7 @@ from pjgj.config import Config
 from pjgj.remote import Endpoint, prepare, store_message
 from pjgj.web import create_app
 
-from .conftest import FlaskHttp, Http, LiveHttp, free_port, wait_ready
+from .conftest import FlaskHttp, Http, LiveHttp, free_port, serving
 
 OXIGRAPH = Path(sys.executable).parent / "oxigraph"
 DEFAULT_GRAPH = "https://w3id.org/pjgj/sparql#default-graph"
@@ -132,33 +132,15 @@ def remote_app(remote_config: Config) -> Iterator[Flask]:
 
 @pytest.fixture(scope="module")
 def remote_live_port(build_dir: Path, loaded: str) -> Iterator[int]:
-    port = free_port()
-    env = {
-        **os.environ,
-        "PORT": str(port),
-        "HOST": "127.0.0.1",
-        "PJGJ_BUILD_DIR": str(build_dir),
+    settings = {
         "PJGJ_STORE": "remote",
         "PJGJ_REMOTE_QUERY_URL": loaded,
         "PJGJ_QUERY_TIMEOUT": "2",
         "PJGJ_MAX_ROWS": "1000",
         "PJGJ_WEB_WORKERS": "2",
     }
-    log = build_dir.parent / "serve-remote.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "pjgj.cli", "serve"], env=env, stdout=out, stderr=subprocess.STDOUT
-        )
-    try:
-        wait_ready(port, process, log)
+    with serving(build_dir, settings, build_dir.parent / "serve-remote.log") as port:
         yield port
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 @pytest.fixture(params=["flask", "live"])
