@@ -103,9 +103,10 @@ def rss_bytes(pids: list[int]) -> int:
     return total
 
 
-def cmdline(pid: int) -> str:
+def comm(pid: int) -> str:
+    """The process name (what prctl(PR_SET_NAME) set), empty if the process is gone."""
     try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        return Path(f"/proc/{pid}/comm").read_text().strip()
     except OSError:
         return ""
 
@@ -117,10 +118,22 @@ class Server:
     log: Path
 
     def web_workers(self) -> list[int]:
-        return [p for p in children(self.process.pid) if "pjgj.queryworker" not in cmdline(p)]
+        return children(self.process.pid)
 
     def query_workers(self) -> list[int]:
-        return [q for w in self.web_workers() for q in children(w) if "pjgj.queryworker" in cmdline(q)]
+        """Forked by each web worker's fork server (pjgj.forkserver), named by pjgj.queryworker.NAME."""
+        forks = [f for w in self.web_workers() for f in children(w)]
+        return [q for f in forks for q in children(f) if comm(q) == "pjgj-query"]
+
+    def settled(self, web: int, query: int, limit: float = 10.0) -> bool:
+        """Whether ``web`` HTTP workers and ``query`` query workers in all are up within ``limit`` seconds:
+        the first answer can come before the last worker has forked its query workers."""
+        deadline = time.monotonic() + limit
+        while time.monotonic() < deadline:
+            if len(self.web_workers()) == web and len(self.query_workers()) == query:
+                return True
+            time.sleep(0.05)
+        return False
 
 
 def wait_answering(port: int, limit: float = 60.0) -> float:

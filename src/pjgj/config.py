@@ -114,8 +114,10 @@ class Config:
     request_timeout: float = 10.0
     #: SPARQL queries one client may run at once, across all HTTP workers: 429 (PJGJ_CLIENT_QUERIES)
     client_queries: int = 2
-    #: queries that may wait for a free query worker, per HTTP worker: one more is 429 (PJGJ_QUERY_QUEUE)
-    query_queue: int = 8
+    #: queries that may wait for a free query worker, per HTTP worker: one more is 429 (PJGJ_QUERY_QUEUE).
+    #: 12 with the 2 running and 16 threads: 16 honest clients are never refused, and 2 threads of
+    #: every HTTP worker are always left for pages and dumps
+    query_queue: int = 12
     #: threads per HTTP worker: requests served at once by one process (PJGJ_WEB_THREADS)
     web_threads: int = 16
     #: addresses of reverse proxies whose X-Forwarded-For names the client; empty: the peer is the client

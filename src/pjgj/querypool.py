@@ -2,11 +2,11 @@
 
 pyoxigraph cannot be interrupted from Python and a thread cannot be killed,
 so each user query runs in a worker process (:mod:`pjgj.queryworker`) that
-already holds the store. The web thread sends the job, waits on the pipe with
-a deadline, and on expiry kills the worker with SIGKILL, answers 503 at once
-and starts a replacement in the background. Workers are started once, not
-per query: a new one costs an interpreter start and a store load (about
-0.1-0.3 s), which every query would otherwise pay.
+already holds the store. The web thread sends the job, waits on the socket
+with a deadline, and on expiry kills the worker with SIGKILL, answers 503 at
+once and has a replacement forked in the background. Workers are forked with
+the store loaded (:mod:`pjgj.forkserver`), once, not per query: a fork and
+its hand-shake cost about a millisecond, which every query would otherwise pay.
 
 A worker that is killed or dies never goes back to the pool; a worker whose
 query failed normally (syntax error) does.
@@ -22,16 +22,16 @@ import os
 import queue
 import select
 import signal
+import socket
 import struct
-import subprocess
-import sys
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from pathlib import Path
+
+import pyoxigraph as ox
 
 from .errors import Busy, QueryAborted, QueryTimeout, TooManyRequests
+from .forkserver import ForkServer, ForkServerGone
 
 log = logging.getLogger(__name__)
 
@@ -50,34 +50,31 @@ class Answer:
 
 
 class _Worker:
-    def __init__(self, store_path: Path, memory_mib: int) -> None:
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "pjgj.queryworker", str(store_path), str(memory_mib), str(os.getpid())],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            # an engine that runs out of memory aborts; a symbolised backtrace would take seconds
-            env={**os.environ, "RUST_BACKTRACE": "0"},
-        )
-        assert self.process.stdin is not None and self.process.stdout is not None
-        self.stdin = self.process.stdin
-        self.fd = self.process.stdout.fileno()
+    """A forked query worker: its pid and the socket the jobs and answers travel on."""
+
+    def __init__(self, pid: int, sock: socket.socket) -> None:
+        self.pid = pid
+        self.sock = sock
+        self.fd = sock.fileno()
         self.buffer = b""
         #: set once, under the pool's lock, by whoever first decides this worker is done
         self.retired = False
         #: a query thread owns it (taken from the idle queue, not yet given back); under the pool's lock
         self.busy = False
+        #: how it ended (as Popen.returncode: minus the signal), once the fork server has said so
+        self.returncode: int | None = None
+        self.exited = threading.Event()
 
     def wait_ready(self, deadline: float) -> None:
         header = json.loads(self._read_frame(deadline))
         if not header.get("ready"):
-            raise WorkerDied(f"worker {self.process.pid} did not start: {header}")
+            raise WorkerDied(f"worker {self.pid} did not start: {header}")
 
     def send(self, job: dict[str, object]) -> None:
         payload = json.dumps(job).encode("utf-8")
         try:
-            self.stdin.write(struct.pack(">I", len(payload)) + payload)
-            self.stdin.flush()
-        except (BrokenPipeError, ValueError) as err:
+            self.sock.sendall(struct.pack(">I", len(payload)) + payload)
+        except OSError as err:
             raise WorkerDied(str(err)) from None
 
     def receive(self, deadline: float) -> Answer:
@@ -94,13 +91,13 @@ class _Worker:
                 ready, _, _ = select.select([self.fd], [], [], remaining)
                 if not ready:
                     raise TimeoutError
-                chunk = os.read(self.fd, max(65536, size - len(self.buffer)))
-            except (OSError, ValueError) as err:  # a closed pipe (never expected: only the owner closes it)
+                chunk = self.sock.recv(max(65536, size - len(self.buffer)))
+            except (OSError, ValueError) as err:  # a reset socket: the worker died
                 if isinstance(err, TimeoutError):
                     raise
-                raise WorkerDied(f"worker {self.process.pid}: {err}") from None
+                raise WorkerDied(f"worker {self.pid}: {err}") from None
             if not chunk:
-                raise WorkerDied(f"worker {self.process.pid} exited with {self.process.poll()}")
+                raise WorkerDied(f"worker {self.pid} exited")
             self.buffer += chunk
         data, self.buffer = self.buffer[:size], self.buffer[size:]
         return data
@@ -110,36 +107,30 @@ class _Worker:
         return self._read_exactly(size, deadline)
 
     def kill(self) -> None:
-        if self.process.poll() is None:
-            self.process.kill()
-        self.process.wait()
-        with contextlib.suppress(OSError):  # a job still buffered for a dead process
-            self.stdin.close()
-        if self.process.stdout is not None:
-            self.process.stdout.close()
+        if not self.exited.is_set():  # once reaped, the pid may already be another process's
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, signal.SIGKILL)
+        self.sock.close()
 
     def stop(self) -> None:
-        """Close the pipe: an idle worker exits on end of input; one still busy is killed."""
-        try:
-            self.stdin.close()
-            self.process.wait(timeout=1)
-        except (subprocess.TimeoutExpired, OSError):
-            self.process.kill()
-            self.process.wait()
-        if self.process.stdout is not None:
-            self.process.stdout.close()
+        """Close the socket: an idle worker exits on end of input; the fork server's end kills the rest."""
+        with contextlib.suppress(OSError):
+            self.sock.shutdown(socket.SHUT_RDWR)
+        self.sock.close()
 
 
 class QueryPool:
-    """``size`` warm workers over the N-Triples file ``store_path``.
+    """``size`` warm workers over ``store``, forked with it loaded.
 
-    ``memory_mib`` caps each worker's address space; ``max_waiting`` bounds the
-    queries that may wait for a free worker (``None``: no bound): one more is
-    refused at once with 429 rather than queued behind them.
+    ``memory_mib`` is what each worker may allocate beyond the store it shares;
+    ``max_waiting`` bounds the queries that may wait for a free worker
+    (``None``: no bound): one more is refused at once with 429 rather than
+    queued behind them. Create the pool from the thread that lives as long as
+    it (the main thread): the fork server dies with that thread, its workers
+    with the fork server.
     """
 
-    def __init__(self, store_path: Path, size: int, memory_mib: int = 1024, max_waiting: int | None = None) -> None:
-        self.store_path = store_path
+    def __init__(self, store: ox.Store, size: int, memory_mib: int = 1024, max_waiting: int | None = None) -> None:
         self.size = size
         self.memory_mib = memory_mib
         self.max_waiting = max_waiting
@@ -147,29 +138,33 @@ class QueryPool:
         self.closed = False
         self._lock = threading.Lock()
         self._all: set[_Worker] = set()
+        #: every worker by pid until it exits, so that its exit status finds it
+        self._by_pid: dict[int, _Worker] = {}
         self._waiting = 0
-        self._spawner = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pjgj-query-spawn")
-        workers = [self._spawn() for _ in range(size)]  # start them all, then wait: they load in parallel
+        self._forks = ForkServer(store, memory_mib, self._exited)
         deadline = time.monotonic() + STARTUP_LIMIT
-        for worker in workers:
+        for _ in range(size):
+            worker = self._spawn()
             worker.wait_ready(deadline)
             self.idle.put(worker)
 
     def _spawn(self) -> _Worker:
-        # Started from one long-lived thread: a worker asks the kernel to kill it when the thread that
-        # started it ends (PR_SET_PDEATHSIG), so that a killed HTTP worker leaves no query running on.
-        worker = self._spawner.submit(_Worker, self.store_path, self.memory_mib).result()
+        pid, sock = self._forks.spawn(STARTUP_LIMIT)
+        worker = _Worker(pid, sock)
         with self._lock:
             self._all.add(worker)
-        # a worker killed from outside (or by the kernel) while idle is replaced at once, not when next taken
-        threading.Thread(target=self._watch, args=(worker,), name="pjgj-query-worker-watch", daemon=True).start()
+            self._by_pid[pid] = worker
         return worker
 
-    def _watch(self, worker: _Worker) -> None:
-        """Replace a worker that died while idle. One that dies busy is the query thread's to handle: it
-        reads end-of-file on the pipe and retires it; closing the pipe under its feet would be a race."""
-        worker.process.wait()
+    def _exited(self, pid: int, code: int) -> None:
+        """The fork server saw worker ``pid`` end. One that died idle (killed from outside) is replaced at
+        once; one that died busy is the query thread's to handle: it reads end-of-file and retires it."""
         with self._lock:
+            worker = self._by_pid.pop(pid, None)
+            if worker is None:
+                return
+            worker.returncode = code
+            worker.exited.set()
             if self.closed or worker.busy or worker.retired:
                 return
         self._retire(worker)
@@ -192,12 +187,17 @@ class QueryPool:
         self._replace()
 
     def _replace(self) -> None:
-        """Start a worker in the background to take the place of a killed one."""
+        """Fork a worker in the background to take the place of a killed one."""
 
         def start() -> None:
             if self.closed:
                 return
-            worker = self._spawn()
+            try:
+                worker = self._spawn()
+            except ForkServerGone:
+                if not self.closed:
+                    log.exception("no replacement query worker: the fork server is gone")
+                return
             try:
                 worker.wait_ready(time.monotonic() + STARTUP_LIMIT)
             except (WorkerDied, TimeoutError, ValueError):
@@ -241,13 +241,11 @@ class QueryPool:
             with self._lock:  # taken and marked busy atomically with the watcher's check
                 usable = not worker.retired
                 worker.busy = usable
-            if usable and worker.process.poll() is None:
+            if usable and not worker.exited.is_set():
                 return worker
             with self._lock:
                 worker.busy = False
-            log.warning(
-                "idle query worker %s had exited (%s); replacing it", worker.process.pid, worker.process.returncode
-            )
+            log.warning("idle query worker %s had exited (%s); replacing it", worker.pid, worker.returncode)
             self._retire(worker)
 
     def _take_idle(self, timeout: float) -> _Worker:
@@ -274,7 +272,9 @@ class QueryPool:
 
     def _death_message(self, worker: _Worker | None) -> str:
         """Why the worker stopped, as far as can be told: an abort is the engine failing to allocate."""
-        code = worker.process.returncode if worker is not None else -signal.SIGABRT
+        if worker is not None:  # the fork server reports the exit a moment after the socket closed
+            worker.exited.wait(1.0)
+        code = worker.returncode if worker is not None else -signal.SIGABRT
         if code == -signal.SIGABRT:
             return (
                 f"the query needed more than the memory limit of {self.memory_mib} MiB (PJGJ_QUERY_MEMORY_MB) "
@@ -294,4 +294,4 @@ class QueryPool:
             self._all.clear()
         for worker in workers:
             worker.stop()
-        self._spawner.shutdown(wait=False)
+        self._forks.close()

@@ -8,6 +8,13 @@ so that a request waiting on a slow query does not block the others; the
 query itself runs in a killable query worker (:mod:`pjgj.querypool`), so
 gunicorn's own worker timeout is only a last resort.
 
+The app, and with it the store, is loaded once, in the server process
+(``preload_app``); gunicorn forks the HTTP workers from it, and each forks its
+query workers (:mod:`pjgj.forkserver`) before it starts its threads. Every
+process reads the same pages of one loaded store, so the start costs one
+load, not one per process, and a replacement worker is ready at once
+(docs/decisions/20261125-store.md).
+
 The build is checked before gunicorn starts, so that a missing or corrupt
 build stops with one clear line instead of a worker boot loop.
 
@@ -22,6 +29,7 @@ no debug mode: the app is never run by Werkzeug's development server.
 
 from __future__ import annotations
 
+import gc
 import shutil
 import sys
 import tempfile
@@ -50,16 +58,27 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
             self.cfg.set(key, value)
 
     def load(self) -> Flask:
-        return worker_app(self.pjgj_config, self.fair_use_dir)
+        app = worker_app(self.pjgj_config, self.fair_use_dir)
+        # what is loaded now is shared by every worker forked from here: keep the collector from
+        # writing to those objects (each write would copy a page into the worker)
+        gc.freeze()
+        return app
 
 
 def worker_app(config: Config, fair_use_dir: Path) -> Flask:
-    """What each HTTP worker runs once: the outbound guard first (nothing may connect out), then the app."""
+    """The app the HTTP workers inherit, loaded once: the outbound guard first (nothing may connect out,
+    in this process or any forked from it), then the app, without query workers (see below)."""
     from .sandbox import guard_outbound
     from .web import create_app
 
     guard_outbound(outbound_allowed(config))
-    return create_app(config, fair_use_dir=fair_use_dir)
+    return create_app(config, fair_use_dir=fair_use_dir, query_workers=False)
+
+
+def start_query_workers(worker: Any) -> None:
+    """gunicorn's ``post_worker_init``: in each new HTTP worker, before its threads start, fork its query workers."""
+    app: Flask = worker.wsgi
+    app.extensions["pjgj"].start_query_workers()
 
 
 def outbound_allowed(config: Config) -> frozenset[str]:
@@ -77,6 +96,9 @@ def options(config: Config) -> dict[str, Any]:
         "workers": config.web_workers,
         "worker_class": "gthread",
         "threads": config.web_threads,
+        # one load of the store, shared by every process (module docstring)
+        "preload_app": True,
+        "post_worker_init": start_query_workers,
         # limits applied before the app: 414 and 431 (README "Limits and security")
         "limit_request_line": min(config.max_url_bytes, GUNICORN_MAX_LINE),
         "limit_request_fields": config.max_headers,

@@ -17,7 +17,7 @@ from bench.load_faults import Client, Request, run, serving
 def test_killed_workers_are_replaced_and_no_answer_is_malformed(build_dir: Path, tmp_path: Path) -> None:
     env = {"PJGJ_WEB_WORKERS": "2", "PJGJ_QUERY_WORKERS": "1", "PJGJ_QUERY_TIMEOUT": "2"}
     with serving(build_dir, tmp_path / "serve.log", env) as server:
-        assert len(server.web_workers()) == 2 and len(server.query_workers()) == 2
+        assert server.settled(web=2, query=2)
         result = run(server, build_dir, clients=4, seconds=6, heavy_threads=2, kill_web_at=1.5, kill_query_at=3.5)
         assert result.verdicts["malformed"] == 0, result.malformed_examples
         assert result.web_worker_replaced_s is not None and result.web_worker_replaced_s < 10
@@ -33,4 +33,4 @@ def test_killed_workers_are_replaced_and_no_answer_is_malformed(build_dir: Path,
             outcome = client.send(Request("ask", "/sparql?query=ASK%7B%7D", "application/sparql-results+json"))
             assert outcome.verdict == "ok", outcome
             client.close()
-        assert len(server.web_workers()) == 2 and len(server.query_workers()) == 2
+        assert server.settled(web=2, query=2)

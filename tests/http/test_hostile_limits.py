@@ -263,10 +263,11 @@ def test_the_real_servers_query_workers_run_under_the_seccomp_filter(live_port: 
         if not entry.name.isdigit():
             continue
         try:
-            cmdline = (entry / "cmdline").read_bytes().split(b"\0")
+            name = (entry / "comm").read_text().strip()
+            environ = (entry / "environ").read_bytes().split(b"\0")
         except OSError:
             continue
-        if b"pjgj.queryworker" in cmdline and any(str(build_dir).encode() in arg for arg in cmdline):
+        if name == "pjgj-query" and f"PJGJ_BUILD_DIR={build_dir}".encode() in environ:
             workers.append(entry)
     assert len(workers) >= 2
     for worker in workers:

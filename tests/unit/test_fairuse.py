@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
+from tests.stores import store_of
 
 from pjgj.errors import TooManyRequests
 from pjgj.namespaces import PREFIXES
@@ -85,9 +86,7 @@ SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?
 
 
 def test_the_pool_queue_is_bounded(tmp_path: Path) -> None:
-    store = tmp_path / "store.nt"
-    store.write_text("".join(f"<urn:s{i}> <urn:p> <urn:o{i % 7}> .\n" for i in range(300)))
-    pool = QueryPool(store, 1, max_waiting=1)
+    pool = QueryPool(store_of(), 1, max_waiting=1)
     job = {"query": SLOW, "format": "json", "max_rows": 10, "prefixes": dict(PREFIXES)}
     errors: list[Exception] = []
 

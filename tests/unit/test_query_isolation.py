@@ -16,12 +16,12 @@ import time
 from pathlib import Path
 
 PARENT = """
-    import sys, threading, time
-    from pathlib import Path
+    import threading, time
     from pjgj.namespaces import PREFIXES
     from pjgj.querypool import QueryPool
     from pjgj.errors import QueryTimeout
-    pool = QueryPool(Path(sys.argv[1]), 2)
+    from tests.stores import store_of
+    pool = QueryPool(store_of(), 2)
     slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n ?o }"
     job = {"query": slow, "format": "json", "max_rows": 10, "prefixes": dict(PREFIXES)}
     try:  # one timeout first, so that one worker is a replacement started by the pool later
@@ -32,7 +32,7 @@ PARENT = """
     threading.Thread(target=lambda: pool.run(job, 600), daemon=True).start()
     threading.Thread(target=lambda: pool.run(job, 600), daemon=True).start()
     time.sleep(0.5)
-    print(" ".join(str(w.process.pid) for w in pool._all), flush=True)
+    print(" ".join(str(w.pid) for w in pool._all), flush=True)
     time.sleep(600)
 """
 
@@ -45,12 +45,8 @@ def alive(pid: int) -> bool:
     return state != "Z"
 
 
-def test_query_workers_die_with_a_killed_parent_even_mid_query(tmp_path: Path) -> None:
-    store = tmp_path / "store.nt"
-    store.write_text("".join(f"<urn:s{i}> <urn:p> <urn:o{i % 7}> .\n" for i in range(300)))
-    parent = subprocess.Popen(
-        [sys.executable, "-c", textwrap.dedent(PARENT), str(store)], stdout=subprocess.PIPE, text=True
-    )
+def test_query_workers_die_with_a_killed_parent_even_mid_query() -> None:
+    parent = subprocess.Popen([sys.executable, "-c", textwrap.dedent(PARENT)], stdout=subprocess.PIPE, text=True)
     try:
         assert parent.stdout is not None
         workers = [int(pid) for pid in parent.stdout.readline().split()]
@@ -69,19 +65,18 @@ def test_query_workers_die_with_a_killed_parent_even_mid_query(tmp_path: Path) -
             parent.stdout.close()
 
 
-def test_a_worker_killed_mid_query_is_always_a_clean_503(tmp_path: Path) -> None:
+def test_a_worker_killed_mid_query_is_always_a_clean_503() -> None:
     """The pool's watcher must never close the pipe a query thread is reading (that was a 500, EBADF)."""
     import threading
 
     import pytest
+    from tests.stores import store_of
 
     from pjgj.errors import QueryAborted
     from pjgj.namespaces import PREFIXES
     from pjgj.querypool import QueryPool
 
-    store = tmp_path / "store.nt"
-    store.write_text("".join(f"<urn:s{i}> <urn:p> <urn:o{i % 7}> .\n" for i in range(300)))
-    pool = QueryPool(store, 1)
+    pool = QueryPool(store_of(), 1)
     slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
     job = {"query": slow, "format": "json", "max_rows": 10, "prefixes": dict(PREFIXES)}
     try:
@@ -89,7 +84,7 @@ def test_a_worker_killed_mid_query_is_always_a_clean_503(tmp_path: Path) -> None
             deadline = time.monotonic() + 30  # the replacement of the previous round is ready
             while pool.idle.qsize() < 1 and time.monotonic() < deadline:
                 time.sleep(0.02)
-            pids = [w.process.pid for w in pool._all]
+            pids = [w.pid for w in pool._all]
             killer = threading.Timer(0.15, lambda pids=pids: [os.kill(pid, signal.SIGKILL) for pid in pids])
             killer.start()
             with pytest.raises(QueryAborted, match="stopped before it answered"):

@@ -9,6 +9,7 @@ import time
 from collections.abc import Iterator
 
 import pytest
+from tests.stores import store_of
 
 from pjgj.errors import QueryAborted, QueryTimeout
 from pjgj.namespaces import PREFIXES
@@ -18,10 +19,8 @@ SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?
 
 
 @pytest.fixture(scope="module")
-def pool(tmp_path_factory: pytest.TempPathFactory) -> Iterator[QueryPool]:
-    path = tmp_path_factory.mktemp("store") / "store.nt"
-    path.write_text("".join(f"<urn:s{i}> <urn:p> <urn:o{i % 7}> .\n" for i in range(300)))
-    pool = QueryPool(path, 2)
+def pool() -> Iterator[QueryPool]:
+    pool = QueryPool(store_of(), 2)
     yield pool
     pool.close()
 
@@ -39,11 +38,11 @@ def test_answers_and_caps_rows(pool: QueryPool) -> None:
 
 
 def test_syntax_errors_come_back_and_the_worker_stays(pool: QueryPool) -> None:
-    pids = {w.process.pid for w in pool._all}
+    pids = {w.pid for w in pool._all}
     answer = pool.run(job("SELECT * WHERE { ?s ?p }"), 5)
     assert answer.header["error"] == "syntax"
     assert answer.header["message"].startswith("error at 1:")  # type: ignore[union-attr]
-    assert {w.process.pid for w in pool._all} == pids
+    assert {w.pid for w in pool._all} == pids
 
 
 def test_a_slow_query_is_killed_on_time_and_replaced(pool: QueryPool) -> None:
@@ -61,7 +60,7 @@ def test_a_slow_query_is_killed_on_time_and_replaced(pool: QueryPool) -> None:
 
 def test_an_idle_worker_killed_from_outside_is_replaced_not_used(pool: QueryPool) -> None:
     for worker in list(pool._all):
-        os.kill(worker.process.pid, signal.SIGKILL)
+        os.kill(worker.pid, signal.SIGKILL)
     time.sleep(0.2)
     # the dead workers are noticed when taken, replaced, and the query is still answered
     assert pool.run(job("ASK {}"), 5).header["form"] == "ASK"
@@ -69,11 +68,11 @@ def test_an_idle_worker_killed_from_outside_is_replaced_not_used(pool: QueryPool
     while pool.idle.qsize() < 2 and time.monotonic() < deadline:
         time.sleep(0.05)
     assert pool.idle.qsize() == 2
-    assert all(w.process.poll() is None for w in pool._all)
+    assert not any(w.exited.is_set() for w in pool._all)
 
 
 def test_a_worker_that_dies_mid_query_is_reported_and_replaced(pool: QueryPool) -> None:
-    before = {w.process.pid for w in pool._all}
+    before = {w.pid for w in pool._all}
     killer = threading.Timer(0.3, lambda: [os.kill(pid, signal.SIGKILL) for pid in before])
     killer.start()
     with pytest.raises(QueryAborted):

