@@ -1,8 +1,7 @@
-"""The valid base passes; every shape and check is named, documented and proven by a test; validation is fast."""
+"""The valid base passes; every shape and check is named, documented and proven by a test; a large set is clean."""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 from rdflib import Graph, URIRef
@@ -117,18 +116,18 @@ def test_every_shape_and_check_is_proven_to_fire() -> None:
     assert sorted(checks - tested) == []
 
 
-def test_twenty_thousand_triples_validate_fast(config: Config, tmp_path: Path) -> None:
-    """About 20k valid triples: no problem, and parse + derive + SHACL + checks well under 20 s."""
+def test_twenty_thousand_triples_validate_clean(config: Config, tmp_path: Path) -> None:
+    """About 20k valid triples: parse + derive + SHACL + checks find no problem (no false positive at scale).
+
+    How long it takes is the benchmarks' to measure, as a ratio, not a wall-clock bound here.
+    """
     path = tmp_path / "big.ttl"
     path.write_text(canon.serialize(synthetic_graph(base(), 120)), encoding="utf-8")
-    start = time.perf_counter()
     assembled = validate.assemble(config, data=[path], shapes=SHAPES)
     found = [
         *assembled.problems,
         *validate.shacl_problems(assembled),
         *validate.integrity_problems(assembled, config.root),
     ]
-    elapsed = time.perf_counter() - start
     assert len(assembled.data) > 18_000
     assert found == []
-    assert elapsed < 20, f"validation of {len(assembled.published)} triples took {elapsed:.1f} s"
