@@ -41,7 +41,7 @@ serve: build
 test: install browser lint validate
 	$(BIN)/pytest
 
-# 16 and 64 clients for 60 s each, a hostile client, a killed gunicorn worker and query worker (loopback only)
+# 16 and 64 clients for 60 s each, a hostile client, a killed HTTP worker and query worker (loopback only)
 load: install
 	$(BIN)/python -m bench.load_faults
 

@@ -11,7 +11,7 @@ each client count (16 and 64 by default), runs for ``--seconds`` (60):
 * one hostile client sending heavy queries (a 4-way cross join, a 10-level
   CONCAT blow-up, a GROUP_CONCAT over a cross product) from three threads, so
   that it also meets its per-client cap (429);
-* faults: at a third of the run one gunicorn worker gets SIGKILL, at two
+* faults: at a third of the run one HTTP worker gets SIGKILL, at two
   thirds one query worker does.
 
 Every answer is classified: ``ok`` (2xx/3xx/304, body well-formed for its type),
@@ -502,7 +502,7 @@ def main(argv: list[str] | None = None) -> int:
     text = (
         f"# Load and faults, {stamp}\n\n{triples:,} triples; {os.cpu_count()} cores; client and server on one machine "
         f"(loopback); {args.seconds:g} s per run; default limits (query time limit 10 s, 2 queries per client).\n"
-        "Latencies are of the ordinary clients' successful answers. At 1/3 of each run one gunicorn worker got "
+        "Latencies are of the ordinary clients' successful answers. At 1/3 of each run one HTTP worker got "
         "SIGKILL, at 2/3 one query worker.\n\n"
         + table(results)
         + "\n\nThe hostile client's answers (status, verdict): "

@@ -1,6 +1,6 @@
 """What the servers cost the machine, read from /proc: memory and CPU of a process tree, and everyone else's load.
 
-A server is a process tree (gunicorn's master, its HTTP workers and their
+A server is a process tree (granian's main process, its HTTP workers and their
 query workers; one Oxigraph process), so every figure is summed over the
 root process and all its descendants, found by their parent ids.
 

@@ -1,6 +1,6 @@
 """Start, time and stop the servers under test, each in its own process group on loopback.
 
-* ``pjgj``: this service, ``pjgj serve --build-dir DIR`` (gunicorn, the real server process).
+* ``pjgj``: this service, ``pjgj serve --build-dir DIR`` (granian, the real server process).
 * ``oxigraph-mem``: ``oxigraph serve`` without ``--location`` (in-memory store),
   the dump POSTed to ``/store?default``.
 * ``oxigraph-disk``: ``oxigraph load --location DIR`` then ``oxigraph serve --location DIR``

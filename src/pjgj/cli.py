@@ -119,7 +119,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--output", help="build directory (default PJGJ_BUILD_DIR or build/)")
     p.set_defaults(func=cmd_build)
 
-    p = sub.add_parser("serve", help="serve the build over HTTP at HOST:PORT (gunicorn)")
+    p = sub.add_parser("serve", help="serve the build over HTTP at HOST:PORT (granian)")
     p.add_argument("--build-dir", help="build directory to serve (default PJGJ_BUILD_DIR or build/)")
     p.set_defaults(func=cmd_serve)
 

@@ -85,7 +85,7 @@ class Config:
     page_cache_bytes: int = 32 * 1024 * 1024
     #: Cache-Control max-age of pages, resources and GET query results, seconds (PJGJ_MAX_AGE)
     max_age: int = 300
-    #: one line per request on stdout (gunicorn's access log); 0 turns it off, e.g. behind a proxy that logs
+    #: one line per request on stdout (the HTTP server's access log); 0 turns it off, e.g. behind a proxy that logs
     #: (it costs ~10% of the throughput of small queries) (PJGJ_ACCESS_LOG)
     access_log: bool = True
     #: the report's text, used only to regenerate and check data/report.ttl (PJGJ_REPORT_TEXT)
@@ -103,7 +103,7 @@ class Config:
     max_nesting: int = 100
     #: bytes of a request body at most: 413 (PJGJ_MAX_BODY_BYTES)
     max_body_bytes: int = 1024 * 1024
-    #: bytes of the request line (method, path, query string) at most: 414; gunicorn allows 8190 at most
+    #: bytes of the request line (method, path, query string) at most: 414
     #: (PJGJ_MAX_URL_BYTES)
     max_url_bytes: int = 8190
     #: bytes of one request header at most: 431 (PJGJ_MAX_HEADER_BYTES)

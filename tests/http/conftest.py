@@ -5,7 +5,7 @@ The build uses ``tests/fixtures/`` (a small valid data set next to the real
 service tests pass while curators are mid-work on ``data/``.
 
 Every HTTP test takes ``http``, which is parametrized twice: once through
-Flask's test client, once through the real ``pjgj serve`` process (gunicorn)
+Flask's test client, once through the real ``pjgj serve`` process (granian)
 started on a free port. Both return a :class:`Reply`.
 """
 

@@ -1,4 +1,4 @@
-"""Faults, briefly: the load test of bench/load_faults.py for a few seconds, with a gunicorn worker and a
+"""Faults, briefly: the load test of bench/load_faults.py for a few seconds, with an HTTP worker and a
 query worker killed (SIGKILL) while clients and a hostile client are running.
 
 The server must replace both by itself, no client may get a malformed answer

@@ -1,6 +1,6 @@
 """A query never outlives the process that sent it.
 
-When a gunicorn worker is killed (SIGKILL, the out-of-memory killer), its query
+When an HTTP worker is killed (SIGKILL, the out-of-memory killer), its query
 workers must die too, even mid-query: otherwise a runaway cross join keeps a
 core busy for hours with nobody waiting for it. Found by the fault test.
 """

@@ -142,7 +142,7 @@ def test_the_web_process_guard_lets_a_configured_remote_store_through(listener: 
 
 
 def test_pjgj_serve_installs_the_guard_before_the_app(listener: Listener, tmp_path: Path) -> None:
-    """The function gunicorn loads the app with (once, inherited by every worker) guards the process first."""
+    """The function `pjgj serve` loads the app with (once, inherited by every worker) guards the process first."""
     code = """
         import sys, urllib.request
         from pathlib import Path

@@ -117,7 +117,7 @@ class Service:
         """Fork the query workers over the embedded store (:mod:`pjgj.forkserver`), once per process.
 
         Call it while the process has one thread: ``create_app`` does, and
-        ``pjgj serve`` does in each HTTP worker, which gunicorn forks from a
+        ``pjgj serve`` does in each HTTP worker, which granian forks from a
         server that loaded the app (and the store) once.
         """
         if self.pool is not None:
@@ -139,6 +139,10 @@ class Service:
         self.store.close()
 
 
+#: builds whose every file matched the manifest, by directory and manifest file identity
+_VERIFIED: set[tuple[str, int, int, int]] = set()
+
+
 def check_build(config: Config) -> dict[str, Any]:
     """The manifest of the build, after checking every file against it; :class:`BuildError` if unusable."""
     build_dir = config.build_dir
@@ -146,11 +150,19 @@ def check_build(config: Config) -> dict[str, Any]:
         raise BuildError(f"{build_dir}: no build found (manifest.json is missing); run `pjgj build` first")
     try:
         manifest = load_manifest(build_dir)
+        stat = (build_dir / "manifest.json").stat()
     except (OSError, ValueError) as err:
         raise BuildError(f"{build_dir}/manifest.json cannot be read ({err}); run `pjgj build` again") from None
-    problems = verify(build_dir, manifest)
-    if problems:
-        raise BuildError(f"{build_dir} is incomplete or corrupt ({'; '.join(problems[:3])}); run `pjgj build` again")
+    # `pjgj serve` checks before granian starts, then loads the app in the same process: hash once
+    # (a build is swapped in whole, so a new one has a new manifest file)
+    seen = (str(build_dir.resolve()), stat.st_ino, stat.st_mtime_ns, stat.st_size)
+    if seen not in _VERIFIED:
+        problems = verify(build_dir, manifest)
+        if problems:
+            raise BuildError(
+                f"{build_dir} is incomplete or corrupt ({'; '.join(problems[:3])}); run `pjgj build` again"
+            )
+        _VERIFIED.add(seen)
     if manifest.get("base") != config.base:
         raise BuildError(
             f"{build_dir} was built for the base {manifest.get('base')!r}, not PJGJ_BASE={config.base!r}; "

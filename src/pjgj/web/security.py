@@ -6,23 +6,21 @@ Before a request reaches a route:
   the path may hold no control character (``%00``): 400. Werkzeug would
   replace bad bytes with U+FFFD (or keep bad percent-escapes as text), so a
   different resource or query than the one sent would be served;
-* the request line and the headers are held to the same limits gunicorn
-  applies before the app (``PJGJ_MAX_URL_BYTES`` 414, ``PJGJ_MAX_HEADERS`` and
-  ``PJGJ_MAX_HEADER_BYTES`` 431), so every way of running the app agrees;
-* a request with a body gets a socket read deadline (``PJGJ_REQUEST_TIMEOUT``):
-  a client that announces more bytes than it sends is answered 408 instead of
-  holding a thread.
+* the request line and the headers are held to ``PJGJ_MAX_URL_BYTES`` (414),
+  ``PJGJ_MAX_HEADERS`` and ``PJGJ_MAX_HEADER_BYTES`` (431), here in the app, so
+  that these refusals carry the security headers and the JSON error like any other;
+* (a client that announces more body bytes than it sends is answered 408 by
+  the routes that read a body: ``pjgj.web.sparql``).
 
 Every response carries a Content-Security-Policy that allows nothing but this
 site's own files (no inline script or style, no framing, no ``<base>``),
 ``X-Content-Type-Options: nosniff`` and a ``Referrer-Policy``. Debug mode is
 forced off whatever ``FLASK_DEBUG`` says: the Werkzeug debugger is never part of
-the app (``pjgj serve`` runs gunicorn, never ``app.run``).
+the app (``pjgj serve`` runs granian, never ``app.run``).
 """
 
 from __future__ import annotations
 
-import socket
 from urllib.parse import unquote_to_bytes
 
 from flask import Flask, Response, request
@@ -69,10 +67,6 @@ def check_request(config: Config) -> None:
     if any(ord(c) < 0x20 or ord(c) == 0x7F for c in path):
         raise BadRequest("the path contains a control character")
     _strict_utf8(environ.get("QUERY_STRING", ""), "query string", percent_decode=True)
-    if request.content_length or environ.get("HTTP_TRANSFER_ENCODING"):
-        sock = environ.get("gunicorn.socket")
-        if isinstance(sock, socket.socket):
-            sock.settimeout(config.request_timeout)
 
 
 def secure_headers(response: Response) -> Response:
