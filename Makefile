@@ -41,6 +41,10 @@ serve: build
 test: install browser lint validate
 	$(BIN)/pytest
 
+# the service against Oxigraph server on loopback; BENCH_ARGS="--dataset synth-1m" for 1M triples
+bench: install
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
 # 16 and 64 clients for 60 s each, a hostile client, a killed HTTP worker and query worker (loopback only)
 load: install
 	$(BIN)/python -m bench.load_faults

@@ -3,9 +3,9 @@
 Why granian (docs/decisions/20261125-store.md has the numbers): it parses HTTP
 in Rust and runs several worker processes, so one crashed process does not
 take the site down, and it starts a new one when a worker dies. On the
-benchmark's query mix it answers about 1.6 times as many requests as gunicorn
-(gthread) with the same app, whose Python HTTP handling cost about 0.8 ms of
-the 2.3 ms a query took in the web process. Each worker runs
+benchmark's query mix it answered 795 req/s where gunicorn (gthread) answered
+440 with the same app (16 clients; Python HTTP handling was about 0.8 ms of the
+CPU a query cost the web process). Each worker runs
 ``PJGJ_WEB_THREADS`` requests at once in threads, so a request waiting on a
 slow query does not block the others; the query itself runs in a killable
 query worker (:mod:`pjgj.querypool`).
@@ -36,7 +36,9 @@ import gc
 import shutil
 import sys
 import tempfile
+import time
 from pathlib import Path
+from typing import Any
 
 from flask import Flask
 
@@ -75,7 +77,7 @@ def outbound_allowed(config: Config) -> frozenset[str]:
     return frozenset()
 
 
-def server(config: Config) -> object:
+def server(config: Config) -> Any:
     """The granian server for ``config`` (not started)."""
     from granian import Granian
     from granian.constants import HTTPModes, Interfaces
@@ -136,7 +138,19 @@ def run(config: Config) -> int:
         # what is loaded now is shared by every worker forked from here: keep the collector from
         # writing to those objects (each write would copy a page into the worker)
         gc.freeze()
-        server(config).serve()  # type: ignore[attr-defined]
+        while True:
+            running: Any = server(config)
+            try:
+                running.serve()
+                break  # stopped as asked (SIGINT, SIGTERM)
+            except SystemExit:
+                if running.interrupt_signal:  # asked to stop, with a worker lost on the way
+                    raise
+            # granian gives up (SystemExit) when a worker dies again within seconds of its
+            # replacement; ours only die when killed from outside (the out-of-memory killer):
+            # start them all again
+            print("pjgj serve: the HTTP workers kept dying; starting them again in 1 s", file=sys.stderr, flush=True)
+            time.sleep(1)
     finally:
         shutil.rmtree(fair_use_dir, ignore_errors=True)
     return 0

@@ -9,6 +9,9 @@ counted apart), and afterwards every request succeeds again. The full run
 
 from __future__ import annotations
 
+import os
+import signal
+import time
 from pathlib import Path
 
 from bench.load_faults import Client, Request, run, serving
@@ -34,3 +37,32 @@ def test_killed_workers_are_replaced_and_no_answer_is_malformed(build_dir: Path,
             assert outcome.verdict == "ok", outcome
             client.close()
         assert server.settled(web=2, query=2)
+
+
+def test_the_server_outlives_workers_that_keep_dying(build_dir: Path, tmp_path: Path) -> None:
+    """granian itself stops when a worker dies again right after its replacement; `pjgj serve` starts over."""
+    env = {"PJGJ_WEB_WORKERS": "1", "PJGJ_QUERY_WORKERS": "1"}
+    with serving(build_dir, tmp_path / "serve.log", env) as server:
+        assert server.settled(web=1, query=1)
+        killed: list[int] = []
+        for _ in range(3):  # each kill lands on the replacement of the one before, as soon as it is up
+            deadline = time.monotonic() + 15
+            workers = server.web_workers()
+            while (len(workers) != 1 or workers[0] in killed) and time.monotonic() < deadline:
+                time.sleep(0.02)
+                workers = server.web_workers()
+            assert len(workers) == 1 and workers[0] not in killed, workers
+            os.kill(workers[0], signal.SIGKILL)
+            killed.append(workers[0])
+        client = Client(server.port, "198.51.100.2")
+        deadline = time.monotonic() + 20
+        outcome = None
+        while time.monotonic() < deadline:
+            outcome = client.send(Request("ask", "/sparql?query=ASK%7B%7D", "application/sparql-results+json"))
+            client.close()
+            if outcome.verdict == "ok":
+                break
+            time.sleep(0.2)
+        assert outcome is not None and outcome.verdict == "ok", outcome
+        assert server.process.poll() is None
+        assert "starting them again" in (tmp_path / "serve.log").read_text()
