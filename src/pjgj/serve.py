@@ -45,6 +45,9 @@ from flask import Flask
 from .config import Config
 from .errors import BuildError
 
+#: connections one HTTP worker serves at once (granian's default for one worker and its backlog)
+BACKPRESSURE = 1024
+
 #: the app, loaded once by :func:`run` in the server process and inherited by every HTTP worker
 _app: Flask | None = None
 
@@ -95,8 +98,10 @@ def server(config: Config) -> Any:
         websockets=False,
         workers=config.web_workers,
         blocking_threads=config.web_threads,
-        # requests a worker takes on at once; more wait in the kernel's backlog
-        backpressure=config.web_threads,
+        # connections a worker takes on at once (granian counts connections, not requests: a kept-alive
+        # connection holds its place, so a bound near the thread count starved the clients past it for
+        # as long as the others stayed connected: p99 3 s at 64 clients); the threads bound the work
+        backpressure=BACKPRESSURE,
         http1_settings=HTTP1Settings(header_read_timeout=int(config.request_timeout * 1000)),
         respawn_failed_workers=True,
         respawn_interval=0.1,
