@@ -53,7 +53,15 @@ class ForkServerGone(Exception):
 class ForkServer:
     """The pool's side of the fork server: spawn a worker, learn how workers exited."""
 
-    def __init__(self, store: ox.Store, memory_mib: int, on_exit: Callable[[int, int], None]) -> None:
+    def __init__(
+        self,
+        store: ox.Store,
+        memory_mib: int,
+        on_exit: Callable[[int, int], None],
+        on_lost: Callable[[], None] | None = None,
+    ) -> None:
+        """``on_exit(pid, code)`` for every worker that ends; ``on_lost()`` once if the server itself dies
+        (it cannot be forked again from a process that runs threads: see the module docstring)."""
         self._control, child_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         self.pid = os.fork()
         if self.pid == 0:  # the fork server
@@ -61,6 +69,8 @@ class ForkServer:
             _run_and_exit(lambda: _serve(child_end, store, memory_mib))
         child_end.close()
         self._on_exit = on_exit
+        self._on_lost = on_lost
+        self._closing = False
         self._lock = threading.Lock()  # one spawn request at a time
         self._spawned: list[tuple[int, socket.socket] | str] = []
         self._ready = threading.Condition()
@@ -109,9 +119,12 @@ class ForkServer:
         with self._ready:
             self._closed = True
             self._ready.notify_all()
+        if not self._closing and self._on_lost is not None:
+            self._on_lost()
 
     def close(self) -> None:
         """Stop the server (its workers die with it: they asked the kernel to)."""
+        self._closing = True
         with contextlib.suppress(OSError):
             self._control.shutdown(socket.SHUT_RDWR)
         self._control.close()

@@ -26,6 +26,7 @@ import socket
 import struct
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -130,7 +131,14 @@ class QueryPool:
     with the fork server.
     """
 
-    def __init__(self, store: ox.Store, size: int, memory_mib: int = 1024, max_waiting: int | None = None) -> None:
+    def __init__(
+        self,
+        store: ox.Store,
+        size: int,
+        memory_mib: int = 1024,
+        max_waiting: int | None = None,
+        on_lost: Callable[[], None] | None = None,
+    ) -> None:
         self.size = size
         self.memory_mib = memory_mib
         self.max_waiting = max_waiting
@@ -141,7 +149,8 @@ class QueryPool:
         #: every worker by pid until it exits, so that its exit status finds it
         self._by_pid: dict[int, _Worker] = {}
         self._waiting = 0
-        self._forks = ForkServer(store, memory_mib, self._exited)
+        # on_lost: what to do if the fork server dies (no worker can be replaced any more)
+        self._forks = ForkServer(store, memory_mib, self._exited, on_lost)
         deadline = time.monotonic() + STARTUP_LIMIT
         for _ in range(size):
             worker = self._spawn()

@@ -33,6 +33,7 @@ app is never run by Werkzeug's development server.
 from __future__ import annotations
 
 import gc
+import os
 import shutil
 import sys
 import tempfile
@@ -67,8 +68,16 @@ def http_worker() -> Flask:
     workers, and hand over the inherited app."""
     if _app is None:
         raise RuntimeError("pjgj serve: the HTTP worker found no loaded app (it must be forked by `pjgj serve`)")
-    _app.extensions["pjgj"].start_query_workers()
+    _app.extensions["pjgj"].start_query_workers(on_lost=_fork_server_lost)
     return _app
+
+
+def _fork_server_lost() -> None:
+    """This worker's fork server died (the out-of-memory killer counts the store it shares): no query
+    worker can be replaced any more, and none can be forked from here now that threads run. End this
+    worker; granian starts a new one, with a new fork server."""
+    print("pjgj serve: an HTTP worker lost its fork server; replacing the worker", file=sys.stderr, flush=True)
+    os._exit(70)
 
 
 def outbound_allowed(config: Config) -> frozenset[str]:

@@ -14,7 +14,7 @@ import signal
 import time
 from pathlib import Path
 
-from bench.load_faults import Client, Request, run, serving
+from bench.load_faults import Client, Request, children, comm, run, serving
 
 
 def test_killed_workers_are_replaced_and_no_answer_is_malformed(build_dir: Path, tmp_path: Path) -> None:
@@ -66,3 +66,24 @@ def test_the_server_outlives_workers_that_keep_dying(build_dir: Path, tmp_path: 
         assert outcome is not None and outcome.verdict == "ok", outcome
         assert server.process.poll() is None
         assert "starting them again" in (tmp_path / "serve.log").read_text()
+
+
+def test_a_worker_that_loses_its_fork_server_is_replaced(build_dir: Path, tmp_path: Path) -> None:
+    """Without its fork server an HTTP worker could never replace a query worker again: it ends, and a new
+    one (with a new fork server) takes its place."""
+    env = {"PJGJ_WEB_WORKERS": "1", "PJGJ_QUERY_WORKERS": "1"}
+    with serving(build_dir, tmp_path / "serve.log", env) as server:
+        assert server.settled(web=1, query=1)
+        (worker,) = server.web_workers()
+        (forks,) = [f for f in children(worker) if comm(f) == "pjgj-forks"]
+        os.kill(forks, signal.SIGKILL)
+        deadline = time.monotonic() + 20
+        while server.web_workers() in ([], [worker]) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert server.web_workers() != [worker]
+        assert server.settled(web=1, query=1)
+        client = Client(server.port, "198.51.100.3")
+        outcome = client.send(Request("ask", "/sparql?query=ASK%7B%7D", "application/sparql-results+json"))
+        client.close()
+        assert outcome.verdict == "ok", outcome
+        assert "lost its fork server" in (tmp_path / "serve.log").read_text()

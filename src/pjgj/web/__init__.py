@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import atexit
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, cast
@@ -113,11 +113,12 @@ class Service:
             self._files[name] = data
         return data
 
-    def start_query_workers(self) -> None:
+    def start_query_workers(self, on_lost: Callable[[], None] | None = None) -> None:
         """Fork the query workers over the embedded store (:mod:`pjgj.forkserver`), once per process.
 
         Call it while the process has one thread: ``create_app`` does, and
-        ``pjgj serve`` does in each HTTP worker, which granian forks from a
+        ``pjgj serve`` does in each HTTP worker (``on_lost``: see
+        :class:`pjgj.querypool.QueryPool`), which granian forks from a
         server that loaded the app (and the store) once.
         """
         if self.pool is not None:
@@ -125,7 +126,11 @@ class Service:
         assert isinstance(self.store, GraphStore)
         config = self.config
         self.pool = QueryPool(
-            self.store.store, config.query_workers, memory_mib=config.query_memory_mb, max_waiting=config.query_queue
+            self.store.store,
+            config.query_workers,
+            memory_mib=config.query_memory_mb,
+            max_waiting=config.query_queue,
+            on_lost=on_lost,
         )
 
     def run_query(self, job: dict[str, object], timeout: float) -> Answer:
