@@ -15,6 +15,7 @@ from __future__ import annotations
 import atexit
 import json
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, cast
@@ -61,6 +62,9 @@ class Service:
     _files: dict[str, bytes] = field(default_factory=dict, repr=False)
     #: the per-client cap on running queries (web/fairuse.py); set by create_app
     admission: Admission | None = field(default=None, repr=False)
+    #: threads that read request bodies for web/sparql.py, so that a stalled body meets a deadline;
+    #: twice the request threads, so that reads still draining after a 408 never make others wait
+    body_readers: ThreadPoolExecutor = field(default_factory=lambda: body_readers(Config.web_threads), repr=False)
 
     @property
     def default_graph(self) -> str:
@@ -141,6 +145,7 @@ class Service:
     def close(self) -> None:
         if self.pool is not None:
             self.pool.close()
+        self.body_readers.shutdown(wait=False)
         self.store.close()
 
 
@@ -219,7 +224,13 @@ def load_service(config: Config) -> Service:
         schema_org,
         query_cache=ByteLRU(config.query_cache_bytes),
         page_cache=ByteLRU(config.page_cache_bytes),
+        body_readers=body_readers(config.web_threads),
     )
+
+
+def body_readers(web_threads: int) -> ThreadPoolExecutor:
+    """Threads are made when first needed: none exists yet when the server forks its workers."""
+    return ThreadPoolExecutor(2 * web_threads, thread_name_prefix="pjgj-body")
 
 
 def create_app(config: Config | None = None, fair_use_dir: Path | None = None, query_workers: bool = True) -> Flask:
