@@ -253,6 +253,8 @@ def confine(memory_mib: int) -> bool:
     Returns whether the seccomp filter is in place.
     """
     die_with_parent()
+    # an engine that runs out of memory aborts; a symbolised backtrace would take seconds
+    os.environ["RUST_BACKTRACE"] = "0"
     try:  # first, before any thread exists: no socket but Unix ones, ever
         sandbox.deny_network()
         sandboxed = True
