@@ -36,7 +36,6 @@ import json
 import os
 import random
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -49,6 +48,9 @@ from http.client import HTTPConnection, HTTPException, IncompleteRead, RemoteDis
 from pathlib import Path
 from urllib.parse import quote
 from xml.etree import ElementTree
+
+from . import procs
+from .servers import free_port, stop_process
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -64,12 +66,6 @@ HEAVY = [
 # ---------------------------------------------------------------- the server and its processes
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def children(pid: int) -> list[int]:
     """Direct children of ``pid`` (Linux /proc)."""
     found: list[int] = []
@@ -80,27 +76,6 @@ def children(pid: int) -> list[int]:
     except OSError:
         pass
     return found
-
-
-def descendants(pid: int) -> list[int]:
-    out, todo = [], [pid]
-    while todo:
-        current = todo.pop()
-        out.append(current)
-        todo += children(current)
-    return out
-
-
-def rss_bytes(pids: list[int]) -> int:
-    total = 0
-    for pid in pids:
-        try:
-            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1]) * 1024
-        except OSError:
-            continue
-    return total
 
 
 def comm(pid: int) -> str:
@@ -168,19 +143,18 @@ def serving(build_dir: Path, log: Path, env: dict[str, str] | None = None) -> It
     }
     with log.open("wb") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "pjgj.cli", "serve"], env=full_env, stdout=out, stderr=subprocess.STDOUT
+            [sys.executable, "-m", "pjgj.cli", "serve"],
+            env=full_env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # stopped as a group: workers included
         )
     server = Server(process, port, log)
     try:
         wait_answering(port)
         yield server
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process)
 
 
 # ---------------------------------------------------------------- clients
@@ -386,7 +360,7 @@ def run(
 
     def sample() -> None:
         while not stop.is_set():
-            peak[0] = max(peak[0], rss_bytes(descendants(server.process.pid)))
+            peak[0] = max(peak[0], procs.rss_bytes(procs.tree(server.process.pid)))
             time.sleep(0.25)
 
     threads = [threading.Thread(target=ordinary, args=(i,), daemon=True) for i in range(clients)]

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -25,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from bench.servers import free_port, stop_process
 from flask import Flask
 from werkzeug.datastructures import Headers
 
@@ -118,12 +118,6 @@ class LiveHttp(Http):
             conn.close()
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="session")
 def build_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("build") / "build"
@@ -150,18 +144,17 @@ def serving(build_dir: Path, settings: Mapping[str, str], log: Path) -> Iterator
     env = {**os.environ, "PORT": str(port), "HOST": "127.0.0.1", "PJGJ_BUILD_DIR": str(build_dir), **settings}
     with log.open("wb") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "pjgj.cli", "serve"], env=env, stdout=out, stderr=subprocess.STDOUT
+            [sys.executable, "-m", "pjgj.cli", "serve"],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # stopped as a group: workers included
         )
     try:
         wait_ready(port, process, log)
         yield port
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process)
 
 
 @pytest.fixture(scope="session")

@@ -21,6 +21,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
+from bench.servers import free_port, stop_process
 from flask import Flask
 from rdflib import Graph
 from rdflib.compare import isomorphic
@@ -29,7 +30,7 @@ from pjgj.config import Config
 from pjgj.remote import Endpoint, prepare, store_message
 from pjgj.web import create_app
 
-from .conftest import FlaskHttp, Http, LiveHttp, free_port, serving
+from .conftest import FlaskHttp, Http, LiveHttp, serving
 
 OXIGRAPH = Path(sys.executable).parent / "oxigraph"
 DEFAULT_GRAPH = "https://w3id.org/pjgj/sparql#default-graph"
@@ -79,6 +80,7 @@ def oxigraph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             ],
             stdout=out,
             stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
     try:
         deadline = time.monotonic() + 30
@@ -95,12 +97,7 @@ def oxigraph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             time.sleep(0.05)
         yield f"http://127.0.0.1:{port}"
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process)
 
 
 @pytest.fixture(scope="module")
